@@ -1,0 +1,1 @@
+"""Shared cocotb helpers for every pdswap testbench (clock/reset, seeds, streams, AXI memory)."""

@@ -48,3 +48,19 @@ def test_rp_reconf_bad_param_fails_elaboration() -> None:
     with pytest.raises(RuntimeError) as exc:
         build(BLOCK, {"RM_SET": 2})
     assert "rp_wrapper: RM_SET=2 unknown" in str(exc.value)
+
+
+def test_rp_if_codes_from_rp_pkg(tmp_path) -> None:
+    """The testbenches' RP codes are parsed from rtl/rp/rp_pkg.sv (docs/rp-interface.md values)."""
+    from tb.common import rp_if
+
+    assert (rp_if.PHASE_PREFILL, rp_if.PHASE_DECODE) == (1, 2)
+    assert (rp_if.RM_ID_NONE, rp_if.RM_ID_PREFILL, rp_if.RM_ID_DECODE) == (0, 1, 2)
+    assert (rp_if.TENSOR_Q, rp_if.TENSOR_K, rp_if.TENSOR_V) == (0, 1, 2)
+    errs = [rp_if.ERR_NONE, rp_if.ERR_PHASE, rp_if.ERR_LEN, rp_if.ERR_ALIGN, rp_if.ERR_AXI,
+            rp_if.ERR_STREAM]
+    assert errs == list(range(6))
+    bad = tmp_path / "empty_pkg.sv"
+    bad.write_text("package empty_pkg; endpackage\n")
+    with pytest.raises(RuntimeError, match=r"empty_pkg\.sv"):
+        rp_if._codes(bad)

@@ -40,6 +40,23 @@ from cocotbext.axi import AxiResp, AxiStreamFrame
 
 from tb.common.axi_mem import HpMemory, MemConfig, PortStats
 from tb.common.env import CLK_PERIOD_NS, CycleTimeout, start_clock_reset, test_rng, wait_until
+from tb.common.rp_if import (
+    ERR_ALIGN,
+    ERR_AXI,
+    ERR_LEN,
+    ERR_NONE,
+    ERR_PHASE,
+    ERR_STREAM,
+    PHASE_DECODE,
+    PHASE_PREFILL,
+    RM_ID_DECODE,
+    RM_ID_PREFILL,
+    TENSOR_K,
+    TENSOR_Q,
+    TENSOR_V,
+    Result,
+)
+from tb.common.rp_if import HP_PREFIXES as PREFIXES
 from tb.common.runner import Block
 from tb.common.scoreboard import Scoreboard
 from tb.common.streams import frame_tuser, stream_sink, stream_source, unpack_ints
@@ -61,23 +78,8 @@ BLOCK = Block(
                 "PF_KV_BLOCK": 32, "KV_FIFO_DEPTH": 128},
 )
 
-PREFIXES = [f"m_axi_hp{i}" for i in range(4)]
 KV_BASE = 0x4000                   # 4 KiB aligned, a guard page below it
 N_PAIRS = 8                        # (layer, head) K/V region pairs the tests use
-TENSOR_Q, TENSOR_K, TENSOR_V = 0, 1, 2
-PHASE_PREFILL, PHASE_DECODE = 1, 2
-ERR_NONE, ERR_PHASE, ERR_LEN, ERR_ALIGN, ERR_AXI, ERR_STREAM = 0, 1, 2, 3, 4, 5
-RM_ID_PREFILL, RM_ID_DECODE = 1, 2
-
-
-@dataclass
-class Result:
-    err: int
-    code: int
-    busy: int
-    active: int
-    rd: list[int]
-    wr: list[int]
 
 
 @dataclass

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import time
-from dataclasses import dataclass
 
 import cocotb
 import numpy as np
@@ -29,6 +28,21 @@ from cocotbext.axi import AxiResp, AxiStreamFrame
 
 from tb.common.axi_mem import HpMemory, MemConfig, PortStats
 from tb.common.env import CLK_PERIOD_NS, CycleTimeout, start_clock_reset, test_rng, wait_until
+from tb.common.rp_if import (
+    ERR_ALIGN,
+    ERR_AXI,
+    ERR_LEN,
+    ERR_NONE,
+    ERR_PHASE,
+    ERR_STREAM,
+    PHASE_DECODE,
+    PHASE_PREFILL,
+    TENSOR_K,
+    TENSOR_Q,
+    TENSOR_V,
+    Result,
+)
+from tb.common.rp_if import HP_PREFIXES as PREFIXES
 from tb.common.runner import Block
 from tb.common.scoreboard import Scoreboard
 from tb.common.streams import frame_tuser, stream_sink, stream_source, unpack_ints
@@ -45,23 +59,9 @@ BLOCK = Block(
                 "VQ_DEPTH": 32, "DIV_STEPS": 2},
 )
 
-PREFIXES = [f"m_axi_hp{i}" for i in range(4)]
 MEM_BASE = 0x80_0000_0000          # top address bit set: exercises the full 40-bit path
 N_REGION_PAIRS = 8                 # (layer, head) K/V region pairs in memory
-TENSOR_Q, TENSOR_K, TENSOR_V = 0, 1, 2
-PHASE_PREFILL, PHASE_DECODE = 1, 2
-ERR_NONE, ERR_PHASE, ERR_LEN, ERR_ALIGN, ERR_AXI, ERR_STREAM = 0, 1, 2, 3, 4, 5
 PDSWAP, UNIFORM = 0, 1
-
-
-@dataclass
-class Result:
-    err: int
-    code: int
-    busy: int
-    active: int
-    rd: list[int]
-    wr: list[int]
 
 
 class DecodeTB:

@@ -27,6 +27,16 @@ from cocotbext.axi import AxiStreamFrame
 
 from tb.common.axi_mem import HpMemory, MemConfig
 from tb.common.env import CLK_PERIOD_NS, CycleTimeout, start_clock_reset, test_rng, wait_until
+from tb.common.rp_if import (
+    ERR_ALIGN,
+    ERR_AXI,
+    ERR_LEN,
+    ERR_NONE,
+    ERR_PHASE,
+    ERR_STREAM,
+    PHASE_DECODE,
+    PHASE_PREFILL,
+)
 from tb.common.runner import Block
 from tb.common.scoreboard import Scoreboard
 from tb.common.streams import frame_tuser, stream_sink, stream_source, unpack_ints
@@ -43,8 +53,6 @@ BLOCK = Block(
                 "PE_COLS": 16},
 )
 
-PHASE_PREFILL, PHASE_DECODE = 1, 2
-ERR_NONE, ERR_PHASE, ERR_LEN, ERR_ALIGN, ERR_AXI, ERR_STREAM = 0, 1, 2, 3, 4, 5
 KV_BASE = 0x4000                      # 4 KiB aligned, a guard page below it
 N_REGIONS = 8                         # (layer, head) regions the tests use: 4 heads x K/V
 

@@ -38,25 +38,9 @@ from cocotb.result import SimTimeoutError
 from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge, with_timeout
 from cocotbext.axi import AxiResp, AxiStreamFrame
 
+from tb.common import rp_if as rp
 from tb.common.axi_mem import HpMemory, MemConfig, PortStats
 from tb.common.env import CLK_PERIOD_NS, CycleTimeout, start_clock_reset, test_rng, wait_until
-from tb.common.rp_if import (
-    ERR_ALIGN,
-    ERR_AXI,
-    ERR_LEN,
-    ERR_NONE,
-    ERR_PHASE,
-    ERR_STREAM,
-    PHASE_DECODE,
-    PHASE_PREFILL,
-    RM_ID_DECODE,
-    RM_ID_PREFILL,
-    TENSOR_K,
-    TENSOR_Q,
-    TENSOR_V,
-    Result,
-)
-from tb.common.rp_if import HP_PREFIXES as PREFIXES
 from tb.common.runner import Block
 from tb.common.scoreboard import Scoreboard
 from tb.common.streams import frame_tuser, stream_sink, stream_source, unpack_ints
@@ -154,11 +138,11 @@ class BaselineTB:
         p_stall = 0.0 if bench else 0.3
         self.cfg = MemConfig.bench() if bench else MemConfig.functional(self.rng)
         dut._log.info("memory: %s", self.cfg.describe())
-        self.mem = HpMemory(dut, dut.clk_i, dut.rst_ni, PREFIXES, self.cfg, self.rng, size=size)
+        self.mem = HpMemory(dut, dut.clk_i, dut.rst_ni, rp.HP_PREFIXES, self.cfg, self.rng, size=size)
         self.src = stream_source(dut, "s_qkv", dut.clk_i, self.rng, p_stall)
         self.snk = stream_sink(dut, "m_o", dut.clk_i, self.rng, p_stall)
         self.image = np.frombuffer(self.mem.fill_random(0, size), dtype=np.uint8).copy()
-        self.results: list[Result] = []
+        self.results: list[rp.Result] = []
         self.sb = Scoreboard("O rows", dut._log)
 
     # ------------------------------------------------------------------ setup
@@ -171,7 +155,7 @@ class BaselineTB:
         await start_clock_reset(d)
         cocotb.start_soon(self._done_monitor())
         await ReadOnly()
-        assert int(d.rm_id_o.value) == RM_ID_PREFILL, f"rm_id after reset {int(d.rm_id_o.value)}"
+        assert int(d.rm_id_o.value) == rp.RM_ID_PREFILL, f"rm_id after reset {int(d.rm_id_o.value)}"
         assert int(d.job_ready_o.value) == 1 and int(d.busy_o.value) == 0
         await RisingEdge(d.clk_i)
 
@@ -181,7 +165,7 @@ class BaselineTB:
         while True:
             await RisingEdge(d.done_o)
             await ReadOnly()
-            self.results.append(Result(
+            self.results.append(rp.Result(
                 int(d.err_o.value), int(d.err_code_o.value), int(d.stat_busy_cycles.value),
                 int(d.stat_active_cycles.value),
                 [int(d.stat_rd_beats[i].value) for i in range(4)],
@@ -213,27 +197,15 @@ class BaselineTB:
 
     # ------------------------------------------------------------------ job driving
     async def submit(self, fields: dict[str, int], max_cycles: int = 20000) -> None:
-        d = self.dut
-        for k, v in fields.items():
-            getattr(d, f"job_{k}").value = v
-        d.job_valid_i.value = 1
-        for _ in range(max_cycles):
-            await ReadOnly()
-            ready = int(d.job_ready_o.value)
-            await RisingEdge(d.clk_i)
-            if ready:
-                break
-        else:
-            raise CycleTimeout(f"job not accepted within {max_cycles} cycles")
-        d.job_valid_i.value = 0
+        await rp.submit_job(self.dut, fields, max_cycles)
 
     def frames(self, job: Job, bad_tag_row: int | None = None) -> list[AxiStreamFrame]:
         out = []
         k_new, v_new = job.k8[job.pos0:], job.v8[job.pos0:]
         for i in range(job.q_len):
-            for tag, arr in ((TENSOR_Q, job.q8), (TENSOR_K, k_new), (TENSOR_V, v_new)):
+            for tag, arr in ((rp.TENSOR_Q, job.q8), (rp.TENSOR_K, k_new), (rp.TENSOR_V, v_new)):
                 data = np.asarray(arr[i], dtype=np.int64).astype(np.int8).tobytes()
-                tu = 3 if (bad_tag_row == i and tag == TENSOR_K) else tag
+                tu = 3 if (bad_tag_row == i and tag == rp.TENSOR_K) else tag
                 out.append(AxiStreamFrame(data, tuser=tu))
         return out
 
@@ -241,7 +213,7 @@ class BaselineTB:
         for fr in frames:
             await self.src.send(fr)
 
-    async def wait_done(self, n0: int, budget: int, what: str = "done_o") -> Result:
+    async def wait_done(self, n0: int, budget: int, what: str = "done_o") -> rp.Result:
         """Wait (at most ``budget`` cycles) for the done_o pulse after ``n0`` earlier ones;
         polls every few cycles (the counters, not this wait, measure the job)."""
         step = max(1, min(16, budget // 4))
@@ -274,7 +246,7 @@ class BaselineTB:
     def budget(self, job: Job) -> int:
         """Generous cycle bound for one job under the functional memory model."""
         end = job.pos0 + job.q_len
-        if job.phase == PHASE_DECODE:
+        if job.phase == rp.PHASE_DECODE:
             return 6000 + 200 * end * self.dc
         return 30000 + 60 * self.dc * (end // 16 + 1) * job.q_len + 400 * end * self.dc
 
@@ -283,8 +255,8 @@ class BaselineTB:
         return dict(phase=job.phase, layer=job.layer, head=job.pair, q_len=job.q_len,
                     pos0=job.pos0, k_base=kb, v_base=vb, c_mul=job.c_mul, fv=job.fv)
 
-    async def run(self, job: Job, expect_err: int = ERR_NONE, check: bool = True,
-                  bad_tag_row: int | None = None) -> Result:
+    async def run(self, job: Job, expect_err: int = rp.ERR_NONE, check: bool = True,
+                  bad_tag_row: int | None = None) -> rp.Result:
         """One job to done: O rows, memory image, port use and counters checked."""
         d = self.dut
         for p in self.mem.ports:
@@ -295,13 +267,13 @@ class BaselineTB:
         t0, c0 = time.time(), cocotb.utils.get_sim_time("ns")
         await self.submit(self.job_fields(job))
         sender = cocotb.start_soon(self._send(self.frames(job, bad_tag_row)))
-        got = await self.collect(job.q_len if job.phase == PHASE_PREFILL else 1, budget)
+        got = await self.collect(job.q_len if job.phase == rp.PHASE_PREFILL else 1, budget)
         res = await self.wait_done(n0, budget)
         await wait_until(d.clk_i, sender.done, 200, "qkv rows sent")
         sender.result()
-        assert (res.err, res.code) == (int(expect_err != ERR_NONE), expect_err), \
+        assert (res.err, res.code) == (int(expect_err != rp.ERR_NONE), expect_err), \
             f"err_o/err_code_o = {res.err}/{res.code}, expected code {expect_err}"
-        want_id = RM_ID_DECODE if job.phase == PHASE_DECODE else RM_ID_PREFILL
+        want_id = rp.RM_ID_DECODE if job.phase == rp.PHASE_DECODE else rp.RM_ID_PREFILL
         assert int(d.rm_id_o.value) == want_id, f"rm_id {int(d.rm_id_o.value)} != {want_id}"
         assert sorted(got) == list(range(job.q_len)), f"O row indices {sorted(got)[:8]}"
         if check:
@@ -312,7 +284,7 @@ class BaselineTB:
             self.check_memory()
             self.check_ports(job, res)
         d._log.info("%s L=%d pos0=%d: busy %d active %d rd %s wr %s, %.0f cycles, %.1f s wall",
-                    "prefill" if job.phase == PHASE_PREFILL else "decode", job.q_len, job.pos0,
+                    "prefill" if job.phase == rp.PHASE_PREFILL else "decode", job.q_len, job.pos0,
                     res.busy, res.active, res.rd, res.wr,
                     (cocotb.utils.get_sim_time("ns") - c0) / CLK_PERIOD_NS, time.time() - t0)
         return res
@@ -336,14 +308,14 @@ class BaselineTB:
         """R / W beats per HP port: Q staging (HP0), K (HP1), V (HP2), O staging (HP3)."""
         n = job.q_len
         qs, os_ = n * self.dc, n * self.ob
-        if job.phase == PHASE_DECODE:
+        if job.phase == rp.PHASE_DECODE:
             kv = job.pos0 * self.dc
             return [qs, kv, kv, os_], [qs, self.dc, self.dc, os_]
         t = traffic(job.pos0, n, self.params)
         return ([qs, t["rd_hp0"] + t["rd_hp1"], t["rd_hp2"] + t["rd_hp3"], os_],
                 [qs, t["wr_hp0"] + t["wr_hp1"], t["wr_hp2"] + t["wr_hp3"], os_])
 
-    def check_ports(self, job: Job, res: Result) -> None:
+    def check_ports(self, job: Job, res: rp.Result) -> None:
         """Every burst of a port inside that port's tensor area; beat counts exact."""
         kb, vb = self.bases(job.pair)
         end = job.pos0 + job.q_len
@@ -359,7 +331,7 @@ class BaselineTB:
             assert (st.rd_beats, st.wr_beats) == (rd[i], wr[i]), \
                 f"HP{i}: memory saw R {st.rd_beats} W {st.wr_beats} beats, expected {rd[i]} / {wr[i]}"
         assert res.rd == rd and res.wr == wr, f"counters rd {res.rd} wr {res.wr}, expected {rd} {wr}"
-        if job.phase == PHASE_PREFILL:
+        if job.phase == rp.PHASE_PREFILL:
             act = active_cycles(job.pos0, job.q_len, self.params)
             assert res.active == act, f"PE-active {res.active} != schedule model {act}"
         assert 0 < res.active <= res.busy, f"active {res.active} busy {res.busy}"
@@ -375,7 +347,7 @@ def shape_for(dh: int) -> str:
 
 
 def trace_job(tb: BaselineTB, n_tok: int, L: int, pos0: int, pair: int, layer: int,
-              phase: int = PHASE_PREFILL) -> Job:
+              phase: int = rp.PHASE_PREFILL) -> Job:
     """Rows [pos0, pos0 + L) of a golden-model trace (post-RoPE K) for head ``pair % heads``;
     seeded random data when no model shape has this head_dim."""
     shape = shape_for(tb.dh)
@@ -389,7 +361,7 @@ def trace_job(tb: BaselineTB, n_tok: int, L: int, pos0: int, pair: int, layer: i
                v8[layer][:pos0 + L, sl], pos0, *scales[layer], pair=pair, layer=layer)
 
 
-def random_job(tb: BaselineTB, L: int, pos0: int, pair: int, phase: int = PHASE_PREFILL,
+def random_job(tb: BaselineTB, L: int, pos0: int, pair: int, phase: int = rp.PHASE_PREFILL,
                k8: np.ndarray | None = None, v8: np.ndarray | None = None) -> Job:
     rng, dh = tb.rng, tb.dh
     n = pos0 + L
@@ -402,7 +374,7 @@ def decode_job(tb: BaselineTB, pair: int, pos0: int) -> Job:
     """One decode step at pos0 over the cache image of ``pair`` (new random Q/K/V row)."""
     k_old, v_old = tb.cache_rows(pair, pos0)
     new = rand_rows(tb.rng, 3, tb.dh)
-    return Job(PHASE_DECODE, new[0:1], np.concatenate([k_old, new[1:2]]),
+    return Job(rp.PHASE_DECODE, new[0:1], np.concatenate([k_old, new[1:2]]),
                np.concatenate([v_old, new[2:3]]), pos0, *rand_scale(tb.rng, tb.dh), pair=pair)
 
 
@@ -421,7 +393,7 @@ async def test_baseline_prefill(dut):
     cuts = sorted(tb.rng.choice(np.arange(1, total), size=2, replace=False).tolist())
     base = random_job(tb, total, 0, pair=N_PAIRS - 1)
     for a, b in zip([0, *cuts], [*cuts, total], strict=True):
-        await tb.run(Job(PHASE_PREFILL, base.q8[a:b], base.k8[:b], base.v8[:b], a, base.c_mul,
+        await tb.run(Job(rp.PHASE_PREFILL, base.q8[a:b], base.k8[:b], base.v8[:b], a, base.c_mul,
                          base.fv, pair=N_PAIRS - 1))
     tb.finish()
 
@@ -462,10 +434,10 @@ async def test_baseline_prefill_then_decode(dut):
     chunk = 0
     for s in range(steps):
         for pair in pairs:
-            full = trace_job(tb, n_tok, 1, plen + s, pair=pair, layer=pair, phase=PHASE_DECODE)
+            full = trace_job(tb, n_tok, 1, plen + s, pair=pair, layer=pair, phase=rp.PHASE_DECODE)
             await tb.run(full)
         a, b = chunk, chunk + 3 + (s == 0) * 8
-        await tb.run(Job(PHASE_PREFILL, other.q8[a:b], other.k8[:b], other.v8[:b], a,
+        await tb.run(Job(rp.PHASE_PREFILL, other.q8[a:b], other.k8[:b], other.v8[:b], a,
                          other.c_mul, other.fv, pair=5))
         chunk = b
     tb.finish()
@@ -482,14 +454,14 @@ async def test_baseline_refused_jobs(dut):
     kb, vb = tb.bases(0)
     good = dict(layer=1, head=2, q_len=1, pos0=5, k_base=kb, v_base=vb,
                 c_mul=exp_scale_int(dh, 4, 4), fv=5)
-    cases = [({"phase": 0}, ERR_PHASE), ({"phase": 3}, ERR_PHASE),
-             ({"phase": PHASE_DECODE, "q_len": 2}, ERR_LEN),
-             ({"phase": PHASE_DECODE, "pos0": tb.max_ctx}, ERR_LEN),
-             ({"phase": PHASE_DECODE, "k_base": kb + 8}, ERR_ALIGN),
-             ({"phase": PHASE_PREFILL, "q_len": 0}, ERR_LEN),
-             ({"phase": PHASE_PREFILL, "q_len": 2, "pos0": tb.max_ctx - 1}, ERR_LEN),
-             ({"phase": PHASE_PREFILL, "v_base": vb + 4}, ERR_ALIGN),
-             ({"phase": PHASE_PREFILL, "k_base": (1 << 40) - 2 * dh}, ERR_ALIGN)]
+    cases = [({"phase": 0}, rp.ERR_PHASE), ({"phase": 3}, rp.ERR_PHASE),
+             ({"phase": rp.PHASE_DECODE, "q_len": 2}, rp.ERR_LEN),
+             ({"phase": rp.PHASE_DECODE, "pos0": tb.max_ctx}, rp.ERR_LEN),
+             ({"phase": rp.PHASE_DECODE, "k_base": kb + 8}, rp.ERR_ALIGN),
+             ({"phase": rp.PHASE_PREFILL, "q_len": 0}, rp.ERR_LEN),
+             ({"phase": rp.PHASE_PREFILL, "q_len": 2, "pos0": tb.max_ctx - 1}, rp.ERR_LEN),
+             ({"phase": rp.PHASE_PREFILL, "v_base": vb + 4}, rp.ERR_ALIGN),
+             ({"phase": rp.PHASE_PREFILL, "k_base": (1 << 40) - 2 * dh}, rp.ERR_ALIGN)]
     for p in tb.mem.ports:
         p.stats = PortStats()
     for over, code in cases:
@@ -523,21 +495,21 @@ async def test_baseline_errors(dut):
     await tb.start()
     dh = tb.dh
     job = random_job(tb, 20, 0, pair=0)
-    await tb.run(job, expect_err=ERR_STREAM, check=False, bad_tag_row=5)
+    await tb.run(job, expect_err=rp.ERR_STREAM, check=False, bad_tag_row=5)
     tb.image[:] = tb.mem.mem                        # contents after a framing error: unspecified
     cases = [("Q read", tb.q_stage + 2 * dh, tb.q_stage + 3 * dh, "SLVERR", True, False,
-              PHASE_PREFILL),
-             ("O write", tb.o_stage, tb.o_stage + 4 * dh, "DECERR", False, True, PHASE_DECODE),
+              rp.PHASE_PREFILL),
+             ("O write", tb.o_stage, tb.o_stage + 4 * dh, "DECERR", False, True, rp.PHASE_DECODE),
              ("K read", tb.bases(2)[0] + 3 * dh, tb.bases(2)[0] + 5 * dh, "SLVERR", True, False,
-              PHASE_DECODE)]
+              rp.PHASE_DECODE)]
     for what, lo, hi, resp, reads, writes, phase in cases:
-        if phase == PHASE_PREFILL:
+        if phase == rp.PHASE_PREFILL:
             job = random_job(tb, 12, 0, pair=1)
         else:
             tb.preload(2, rand_rows(tb.rng, 40, dh), rand_rows(tb.rng, 40, dh))
             job = decode_job(tb, 2, 40)
         region = tb.mem.add_error(lo, hi, AxiResp[resp], reads=reads, writes=writes)
-        await tb.run(job, expect_err=ERR_AXI, check=False)
+        await tb.run(job, expect_err=rp.ERR_AXI, check=False)
         tb.mem.remove_error(region)
         dut._log.info("%s error: RmErrAxi, all rows delivered", what)
         tb.image[:] = tb.mem.mem

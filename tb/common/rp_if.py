@@ -55,3 +55,24 @@ class Result:
     active: int
     rd: list[int]
     wr: list[int]
+
+
+async def submit_job(dut, fields: dict[str, int], max_cycles: int = 20000) -> None:
+    """Drive one job descriptor into an RP-boundary block (``job_<field>`` signals,
+    ``job_valid_i`` / ``job_ready_o``) and wait for the handshake, in cycles, never forever."""
+    from cocotb.triggers import ReadOnly, RisingEdge
+
+    from tb.common.env import CycleTimeout
+
+    for k, v in fields.items():
+        getattr(dut, f"job_{k}").value = v
+    dut.job_valid_i.value = 1
+    for _ in range(max_cycles):
+        await ReadOnly()
+        ready = int(dut.job_ready_o.value)
+        await RisingEdge(dut.clk_i)
+        if ready:
+            break
+    else:
+        raise CycleTimeout(f"job not accepted within {max_cycles} cycles")
+    dut.job_valid_i.value = 0

@@ -26,23 +26,9 @@ from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 from cocotb.utils import get_sim_steps, get_sim_time
 from cocotbext.axi import AxiResp, AxiStreamFrame
 
+from tb.common import rp_if as rp
 from tb.common.axi_mem import HpMemory, MemConfig, PortStats
 from tb.common.env import CLK_PERIOD_NS, CycleTimeout, start_clock_reset, test_rng, wait_until
-from tb.common.rp_if import (
-    ERR_ALIGN,
-    ERR_AXI,
-    ERR_LEN,
-    ERR_NONE,
-    ERR_PHASE,
-    ERR_STREAM,
-    PHASE_DECODE,
-    PHASE_PREFILL,
-    TENSOR_K,
-    TENSOR_Q,
-    TENSOR_V,
-    Result,
-)
-from tb.common.rp_if import HP_PREFIXES as PREFIXES
 from tb.common.runner import Block
 from tb.common.scoreboard import Scoreboard
 from tb.common.streams import frame_tuser, stream_sink, stream_source, unpack_ints
@@ -77,13 +63,13 @@ class DecodeTB:
         self.region = self.max_ctx * self.dh
         self.cfg = cfg if cfg is not None else MemConfig.functional(self.rng)
         dut._log.info("memory: %s", self.cfg.describe())
-        self.mem = HpMemory(dut, dut.clk_i, dut.rst_ni, PREFIXES, self.cfg, self.rng,
+        self.mem = HpMemory(dut, dut.clk_i, dut.rst_ni, rp.HP_PREFIXES, self.cfg, self.rng,
                             size=2 * N_REGION_PAIRS * self.region + 0x1000, base=MEM_BASE)
         self.src = stream_source(dut, "s_qkv", dut.clk_i, self.rng, p_stall)
         self.snk = stream_sink(dut, "m_o", dut.clk_i, self.rng, p_stall)
         self.sb = Scoreboard("o", dut._log)
         self.image = np.zeros(self.mem.size, dtype=np.uint8)   # expected memory content
-        self.results: list[Result] = []
+        self.results: list[rp.Result] = []
         self.jobs = 0
 
     # ------------------------------------------------------------------ setup
@@ -103,7 +89,7 @@ class DecodeTB:
             await RisingEdge(d.clk_i)
             await ReadOnly()
             if d.done_o.value:
-                self.results.append(Result(
+                self.results.append(rp.Result(
                     int(d.err_o.value), int(d.err_code_o.value), int(d.stat_busy_cycles.value),
                     int(d.stat_active_cycles.value),
                     [int(d.stat_rd_beats[i].value) for i in range(4)],
@@ -134,27 +120,15 @@ class DecodeTB:
 
     # ------------------------------------------------------------------ one job
     async def submit(self, fields: dict[str, int], max_cycles: int = 20000) -> None:
-        d = self.dut
-        for k, v in fields.items():
-            getattr(d, f"job_{k}").value = v
-        d.job_valid_i.value = 1
-        for _ in range(max_cycles):
-            await ReadOnly()
-            ready = int(d.job_ready_o.value)
-            await RisingEdge(d.clk_i)
-            if ready:
-                break
-        else:
-            raise CycleTimeout(f"job not accepted within {max_cycles} cycles")
-        d.job_valid_i.value = 0
+        await rp.submit_job(self.dut, fields, max_cycles)
 
     async def send_rows(self, q: np.ndarray, k: np.ndarray, v: np.ndarray,
-                        tags: tuple[int, int, int] = (TENSOR_Q, TENSOR_K, TENSOR_V)) -> None:
+                        tags: tuple[int, int, int] = (rp.TENSOR_Q, rp.TENSOR_K, rp.TENSOR_V)) -> None:
         for row, tag in zip((q, k, v), tags, strict=True):
             data = np.asarray(row, dtype=np.int64).astype(np.int8).tobytes()
             await self.src.send(AxiStreamFrame(data, tuser=tag))
 
-    async def wait_done(self, n_before: int, max_cycles: int) -> Result:
+    async def wait_done(self, n_before: int, max_cycles: int) -> rp.Result:
         await wait_until(self.dut.clk_i, lambda: len(self.results) > n_before, max_cycles,
                          "done_o")
         assert len(self.results) == n_before + 1, "more than one done pulse"
@@ -192,7 +166,7 @@ class DecodeTB:
 
     async def run_job(self, pair: int, pos0: int, q: np.ndarray, k_new: np.ndarray,
                       v_new: np.ndarray, c_mul: int, fv: int, layer: int = 0, head: int = 0,
-                      check: bool = True) -> tuple[np.ndarray, Result]:
+                      check: bool = True) -> tuple[np.ndarray, rp.Result]:
         """One decode step: expected O from the golden model, cache image updated, all checked."""
         kb, vb = self.bases(pair)
         k_old, v_old = self.cache_rows(pair, pos0)
@@ -200,7 +174,7 @@ class DecodeTB:
         vals = np.concatenate([v_old, np.asarray(v_new)[None, :]])
         exp = attention_int(np.asarray(q)[None, :], np.array([pos0]), keys, vals, c_mul, fv)[0]
         n0 = len(self.results)
-        await self.submit(dict(phase=PHASE_DECODE, layer=layer, head=head, q_len=1, pos0=pos0,
+        await self.submit(dict(phase=rp.PHASE_DECODE, layer=layer, head=head, q_len=1, pos0=pos0,
                                k_base=kb, v_base=vb, c_mul=c_mul, fv=fv))
         self.t_accept = get_sim_time()
         sender = cocotb.start_soon(self.send_rows(q, k_new, v_new))
@@ -211,7 +185,7 @@ class DecodeTB:
         if check:
             self.sb.expect(exp)
             self.sb.observe(got)
-            assert (res.err, res.code) == (0, ERR_NONE), f"job error {res.code}"
+            assert (res.err, res.code) == (0, rp.ERR_NONE), f"job error {res.code}"
             self.write_rows(kb, pos0, np.asarray(k_new)[None, :])
             self.write_rows(vb, pos0, np.asarray(v_new)[None, :])
             self.check_memory()
@@ -235,7 +209,7 @@ class DecodeTB:
             return [even, odd, even, odd], [n, 0, n, 0]
         return [0, even + odd, even + odd, 0], [0, n, n, 0]
 
-    def check_beats(self, pos0: int, res: Result) -> None:
+    def check_beats(self, pos0: int, res: rp.Result) -> None:
         rd, wr = self.expected_beats(pos0)
         assert res.rd == rd and res.wr == wr, f"beats rd {res.rd} wr {res.wr}, expected {rd} {wr}"
         assert 0 < res.active <= res.busy
@@ -352,14 +326,14 @@ async def test_decode_axi_errors(dut):
         new = rand_rows(rng, 3, dh)
         c_mul, fv = rand_scale(rng, dh)
         n0 = len(tb.results)
-        await tb.submit(dict(phase=PHASE_DECODE, layer=0, head=pair, q_len=1, pos0=pos0,
+        await tb.submit(dict(phase=rp.PHASE_DECODE, layer=0, head=pair, q_len=1, pos0=pos0,
                              k_base=kb, v_base=vb, c_mul=c_mul, fv=fv))
         sender = cocotb.start_soon(tb.send_rows(new[0], new[1], new[2]))
         await tb.recv_row(tb.budget(L))
         res = await tb.wait_done(n0, tb.budget(L))
         await tb.joined(sender, "qkv rows sent")
         tb.mem.remove_error(region)
-        assert (res.err, res.code) == (1, ERR_AXI), f"{what}: err {res.err} code {res.code}"
+        assert (res.err, res.code) == (1, rp.ERR_AXI), f"{what}: err {res.err} code {res.code}"
         assert int(dut.busy_o.value) == 0 and int(dut.job_ready_o.value) == 1
         # the append of the K row (and of V unless that write failed) did happen
         tb.image[kb - MEM_BASE + pos0 * dh:kb - MEM_BASE + (pos0 + 1) * dh] = \
@@ -382,14 +356,14 @@ async def test_decode_refused_jobs(dut):
     await tb.start()
     d, dh = dut, tb.dh
     kb, vb = tb.bases(0)
-    good = dict(phase=PHASE_DECODE, layer=1, head=2, q_len=1, pos0=5, k_base=kb, v_base=vb,
+    good = dict(phase=rp.PHASE_DECODE, layer=1, head=2, q_len=1, pos0=5, k_base=kb, v_base=vb,
                 c_mul=exp_scale_int(dh, 4, 4), fv=5)
-    cases = [({"phase": PHASE_PREFILL}, ERR_PHASE), ({"phase": 0}, ERR_PHASE),
-             ({"q_len": 0}, ERR_LEN), ({"q_len": 2}, ERR_LEN),
-             ({"pos0": tb.max_ctx}, ERR_LEN), ({"pos0": 0xFFFF}, ERR_LEN),
-             ({"k_base": kb + 8}, ERR_ALIGN), ({"v_base": vb + 4}, ERR_ALIGN),
-             ({"k_base": (1 << 40) - 16 * dh, "pos0": 20}, ERR_ALIGN),
-             ({"phase": PHASE_PREFILL, "q_len": 0}, ERR_PHASE)]
+    cases = [({"phase": rp.PHASE_PREFILL}, rp.ERR_PHASE), ({"phase": 0}, rp.ERR_PHASE),
+             ({"q_len": 0}, rp.ERR_LEN), ({"q_len": 2}, rp.ERR_LEN),
+             ({"pos0": tb.max_ctx}, rp.ERR_LEN), ({"pos0": 0xFFFF}, rp.ERR_LEN),
+             ({"k_base": kb + 8}, rp.ERR_ALIGN), ({"v_base": vb + 4}, rp.ERR_ALIGN),
+             ({"k_base": (1 << 40) - 16 * dh, "pos0": 20}, rp.ERR_ALIGN),
+             ({"phase": rp.PHASE_PREFILL, "q_len": 0}, rp.ERR_PHASE)]
     for over, code in cases:
         n0 = len(tb.results)
         await tb.submit({**good, **over})
@@ -418,20 +392,20 @@ async def test_decode_stream_errors(dut):
     kb, vb = tb.bases(0)
     c_mul, fv = rand_scale(rng, dh)
     q, k, v = rand_rows(rng, 3, dh)
-    cases = [("tag", (q, k, v), (TENSOR_Q, TENSOR_V, TENSOR_V)),
-             ("late-tlast", (q, np.concatenate([k, k[:16]]), v), (TENSOR_Q, TENSOR_K, TENSOR_V))]
+    cases = [("tag", (q, k, v), (rp.TENSOR_Q, rp.TENSOR_V, rp.TENSOR_V)),
+             ("late-tlast", (q, np.concatenate([k, k[:16]]), v), (rp.TENSOR_Q, rp.TENSOR_K, rp.TENSOR_V))]
     if dh > 16:     # a one-beat row cannot end early
-        cases.append(("early-tlast", (q[:dh - 16], k, v), (TENSOR_Q, TENSOR_K, TENSOR_V)))
+        cases.append(("early-tlast", (q[:dh - 16], k, v), (rp.TENSOR_Q, rp.TENSOR_K, rp.TENSOR_V)))
     for name, rows, tags in cases:
         n0 = len(tb.results)
-        await tb.submit(dict(phase=PHASE_DECODE, layer=0, head=0, q_len=1, pos0=pos0,
+        await tb.submit(dict(phase=rp.PHASE_DECODE, layer=0, head=0, q_len=1, pos0=pos0,
                              k_base=kb, v_base=vb, c_mul=c_mul, fv=fv))
         for row, tag in zip(rows, tags, strict=True):
             data = np.asarray(row, dtype=np.int64).astype(np.int8).tobytes()
             await tb.src.send(AxiStreamFrame(data, tuser=tag))
         await tb.recv_row(tb.budget(pos0))
         res = await tb.wait_done(n0, tb.budget(pos0))
-        assert (res.err, res.code) == (1, ERR_STREAM), f"{name}: err {res.err} code {res.code}"
+        assert (res.err, res.code) == (1, rp.ERR_STREAM), f"{name}: err {res.err} code {res.code}"
         assert res.wr == [0] * 4, f"{name}: cache written after a framing error"
         await wait_until(dut.clk_i, lambda: tb.src.empty() and not tb.src.active, 2000,
                          "qkv rows drained")

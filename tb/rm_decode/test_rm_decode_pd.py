@@ -20,9 +20,10 @@ from bitnet_golden.shapes import SHAPES
 from cocotb.triggers import ClockCycles
 from cocotbext.axi import AxiStreamFrame
 
+from tb.common.rp_if import ERR_NONE, PHASE_PREFILL
 from tb.common.runner import REPO, Block
 from tb.rm_decode.test_rm_decode import BLOCK as DECODE_BLOCK
-from tb.rm_decode.test_rm_decode import ERR_NONE, N_REGION_PAIRS, PHASE_PREFILL, DecodeTB
+from tb.rm_decode.test_rm_decode import N_REGION_PAIRS, DecodeTB
 
 PREFILL_SOURCES = ("common/seq_divider.sv", "dma/axi_dma.sv", "rm_prefill/pf_softmax.sv",
                    "rm_prefill/pf_sched.sv", "rm_prefill/pf_finish.sv",

@@ -25,18 +25,9 @@ from cocotb.result import SimTimeoutError
 from cocotb.triggers import ClockCycles, NextTimeStep, ReadOnly, RisingEdge, with_timeout
 from cocotbext.axi import AxiStreamFrame
 
+from tb.common import rp_if as rp
 from tb.common.axi_mem import HpMemory, MemConfig
 from tb.common.env import CLK_PERIOD_NS, CycleTimeout, start_clock_reset, test_rng, wait_until
-from tb.common.rp_if import (
-    ERR_ALIGN,
-    ERR_AXI,
-    ERR_LEN,
-    ERR_NONE,
-    ERR_PHASE,
-    ERR_STREAM,
-    PHASE_DECODE,
-    PHASE_PREFILL,
-)
 from tb.common.runner import Block
 from tb.common.scoreboard import Scoreboard
 from tb.common.streams import frame_tuser, stream_sink, stream_source, unpack_ints
@@ -199,7 +190,7 @@ class TB:
             got[row] = vals
         return got
 
-    async def run(self, job: Job, expect_err: int = ERR_NONE, check: bool = True,
+    async def run(self, job: Job, expect_err: int = rp.ERR_NONE, check: bool = True,
                   bad_tag_row: int | None = None, budget: int | None = None) -> dict[str, int]:
         """Run one job to done; compare O rows, KV cache and counters. Returns the counters."""
         dut = self.dut
@@ -210,7 +201,7 @@ class TB:
         done0 = self.done_seen
         t0 = time.time()
         c0 = cocotb.utils.get_sim_time("ns")
-        await self.submit(PHASE_PREFILL, job.q_len, job.pos0, kb, vb, job.c_mul, job.fv,
+        await self.submit(rp.PHASE_PREFILL, job.q_len, job.pos0, kb, vb, job.c_mul, job.fv,
                           head=job.head, layer=job.layer)
         for fr in self.rows_frames(job, bad_tag_row):
             await self.src.send(fr)
@@ -221,7 +212,7 @@ class TB:
         wall = time.time() - t0
         cycles = (cocotb.utils.get_sim_time("ns") - c0) / 4
         err, code = int(dut.err_o.value), int(dut.err_code_o.value)
-        assert (err, code) == (int(expect_err != ERR_NONE), expect_err), \
+        assert (err, code) == (int(expect_err != rp.ERR_NONE), expect_err), \
             f"err_o/err_code_o = {err}/{code}, expected code {expect_err}"
         assert self.done_seen == done0 + 1, "done_o must pulse exactly once per job"
         stats = {k: int(getattr(dut, f"st_{k}").value) for k in
@@ -367,12 +358,12 @@ async def test_prefill_errors(dut):
     dut = tb.dut
     kb, vb = tb.bases(0)
     refused = [
-        (PHASE_DECODE, 4, 0, kb, vb, ERR_PHASE),
-        (PHASE_PREFILL, 0, 0, kb, vb, ERR_LEN),
-        (PHASE_PREFILL, 2, tb.max_ctx - 1, kb, vb, ERR_LEN),
-        (PHASE_PREFILL, 4, 0, kb + 8, vb, ERR_ALIGN),
-        (PHASE_PREFILL, 4, 0, kb, vb + 4, ERR_ALIGN),
-        (PHASE_PREFILL, 4, 0, kb, (1 << 40) - 2 * tb.dh, ERR_ALIGN),   # region end beyond 2^40
+        (rp.PHASE_DECODE, 4, 0, kb, vb, rp.ERR_PHASE),
+        (rp.PHASE_PREFILL, 0, 0, kb, vb, rp.ERR_LEN),
+        (rp.PHASE_PREFILL, 2, tb.max_ctx - 1, kb, vb, rp.ERR_LEN),
+        (rp.PHASE_PREFILL, 4, 0, kb + 8, vb, rp.ERR_ALIGN),
+        (rp.PHASE_PREFILL, 4, 0, kb, vb + 4, rp.ERR_ALIGN),
+        (rp.PHASE_PREFILL, 4, 0, kb, (1 << 40) - 2 * tb.dh, rp.ERR_ALIGN),   # region end beyond 2^40
     ]
     for phase, q_len, pos0, k_base, v_base, code in refused:
         done0 = tb.done_seen
@@ -385,19 +376,19 @@ async def test_prefill_errors(dut):
         await NextTimeStep()
     # wrong tag on a K row: the job drains its input, emits its rows, reports RmErrStream
     job = random_job(tb, 20, 0, head=0)
-    await tb.run(job, expect_err=ERR_STREAM, check=False, bad_tag_row=5)
+    await tb.run(job, expect_err=rp.ERR_STREAM, check=False, bad_tag_row=5)
     tb.check_memory()
     # SLVERR on part of the V history, DECERR on a K write: RmErrAxi, all rows still come out
     job = random_job(tb, 12, 40, head=1)
     tb.preload(job)
     _, vb1 = tb.bases(1)
     reg = tb.mem.add_error(vb1 + 16 * tb.dh, vb1 + 20 * tb.dh, "SLVERR", writes=False)
-    await tb.run(job, expect_err=ERR_AXI, check=False)
+    await tb.run(job, expect_err=rp.ERR_AXI, check=False)
     tb.mem.remove_error(reg)
     job = random_job(tb, 12, 0, head=3)
     kb3, _ = tb.bases(3)
     reg = tb.mem.add_error(kb3 + 3 * tb.dh, kb3 + 4 * tb.dh, "DECERR", reads=False)
-    await tb.run(job, expect_err=ERR_AXI, check=False)
+    await tb.run(job, expect_err=rp.ERR_AXI, check=False)
     tb.mem.remove_error(reg)
     tb.image[kb3 + 3 * tb.dh:kb3 + 4 * tb.dh] = tb.mem.mem[kb3 + 3 * tb.dh:kb3 + 4 * tb.dh]
     tb.check_memory()                      # the refused beat was not written, nothing else moved

@@ -139,26 +139,9 @@ class TB:
     # ------------------------------------------------------------------ job driving
     async def submit(self, phase: int, q_len: int, pos0: int, k_base: int, v_base: int,
                      c_mul: int, fv: int, head: int = 0, layer: int = 0) -> None:
-        dut = self.dut
-        dut.job_phase.value = phase
-        dut.job_layer.value = layer
-        dut.job_head.value = head
-        dut.job_q_len.value = q_len
-        dut.job_pos0.value = pos0
-        dut.job_k_base.value = k_base
-        dut.job_v_base.value = v_base
-        dut.job_c_mul.value = c_mul
-        dut.job_fv.value = fv
-        dut.job_valid_i.value = 1
-        for _ in range(10000):
-            await ReadOnly()
-            ready = int(dut.job_ready_o.value)
-            await RisingEdge(dut.clk_i)
-            if ready:
-                break
-        else:
-            raise AssertionError("job not accepted within 10000 cycles")
-        dut.job_valid_i.value = 0
+        await rp.submit_job(self.dut, {"phase": phase, "layer": layer, "head": head,
+                                       "q_len": q_len, "pos0": pos0, "k_base": k_base,
+                                       "v_base": v_base, "c_mul": c_mul, "fv": fv}, 10000)
 
     def rows_frames(self, job: Job, bad_tag_row: int | None = None) -> list[AxiStreamFrame]:
         frames = []

@@ -56,6 +56,20 @@ async def wait_until(clk, cond: Callable[[], bool], max_cycles: int, what: str) 
     raise CycleTimeout(f"timeout after {max_cycles} cycles waiting for {what}")
 
 
+async def handshake(clk, valid, ready, max_cycles: int, what: str) -> None:
+    """Raise ``valid`` and hold it until the clock edge at which ``ready`` is high (sampled in
+    ReadOnly just before it): that edge is the transfer; ``valid`` drops right after it."""
+    valid.value = 1
+    for _ in range(max_cycles):
+        await ReadOnly()
+        seen = int(ready.value)
+        await RisingEdge(clk)
+        if seen:
+            valid.value = 0
+            return
+    raise CycleTimeout(f"{what} not accepted within {max_cycles} cycles")
+
+
 def pause_gen(rng: np.random.Generator, p_stall: float, block: int = 4096):
     """Endless random backpressure pattern: True (stall) with probability p_stall per cycle."""
     if not 0.0 <= p_stall < 1.0:

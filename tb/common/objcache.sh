@@ -23,12 +23,13 @@ done
 
 verilator_inc="$(dirname "$(dirname "$(realpath "$(command -v verilator)")")")/share/verilator/include"
 case "$src" in
-    "$verilator_inc"/*.cpp | /usr/share/verilator/include/*.cpp) ;;
+    "$verilator_inc"/*.cpp) ;;
     *) exec "$@" ;;
 esac
 [[ -n "$obj" ]] || exec "$@"
 
-# The key: the command line without the output name, and the preprocessed source.
+# The key: the command line without -c / -MMD / -o <obj> (the object's name is the same in every
+# build), then the preprocessed source.
 pre_args=()
 for ((i = 0; i < n; i++)); do
     case "${args[i]}" in
@@ -37,7 +38,7 @@ for ((i = 0; i < n; i++)); do
         *) pre_args+=("${args[i]}") ;;
     esac
 done
-key=$( { printf '%s\n' "${args[@]/#$obj/OBJ}"; "${pre_args[@]}" -E -P 2>/dev/null; } | sha1sum | cut -c1-40)
+key=$( { printf '%s\n' "${pre_args[@]}"; "${pre_args[@]}" -E -P 2>/dev/null; } | sha1sum | cut -c1-40)
 
 mkdir -p "$cache_dir"
 dep="${obj%.o}.d"

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tb.common.env import handshake
+
 RP_PKG = Path(__file__).resolve().parents[2] / "rtl" / "rp" / "rp_pkg.sv"
 
 _LOCALPARAM = re.compile(r"localparam\s+logic\s*\[[^\]]+\]\s*(\w+)\s*=\s*\d+'d(\d+)\s*;")
@@ -60,19 +62,6 @@ class Result:
 async def submit_job(dut, fields: dict[str, int], max_cycles: int = 20000) -> None:
     """Drive one job descriptor into an RP-boundary block (``job_<field>`` signals,
     ``job_valid_i`` / ``job_ready_o``) and wait for the handshake, in cycles, never forever."""
-    from cocotb.triggers import ReadOnly, RisingEdge
-
-    from tb.common.env import CycleTimeout
-
     for k, v in fields.items():
         getattr(dut, f"job_{k}").value = v
-    dut.job_valid_i.value = 1
-    for _ in range(max_cycles):
-        await ReadOnly()
-        ready = int(dut.job_ready_o.value)
-        await RisingEdge(dut.clk_i)
-        if ready:
-            break
-    else:
-        raise CycleTimeout(f"job not accepted within {max_cycles} cycles")
-    dut.job_valid_i.value = 0
+    await handshake(dut.clk_i, dut.job_valid_i, dut.job_ready_o, max_cycles, "job")

@@ -16,7 +16,7 @@ from bitnet_golden.weights import random_weights
 from cocotb.triggers import ClockCycles, ReadOnly, RisingEdge
 from cocotbext.axi import AxiStreamFrame
 
-from tb.common.env import start_clock_reset, test_rng, wait_until
+from tb.common.env import handshake, start_clock_reset, test_rng, wait_until
 from tb.common.runner import Block
 from tb.common.scoreboard import Scoreboard
 from tb.common.streams import pack_ints, stream_sink, stream_source, unpack_ints
@@ -94,16 +94,7 @@ class TB:
         d.cfg_wbase_i.value = wbase
         d.cfg_wmul_i.value = wmul
         d.cfg_wshift_i.value = wshift
-        d.cfg_valid_i.value = 1
-        for _ in range(1000):          # the handshake completes at the edge after ready was seen
-            await ReadOnly()
-            ready = int(d.cfg_ready_o.value)
-            await RisingEdge(d.clk_i)
-            if ready:
-                break
-        else:
-            raise AssertionError("cfg_ready_o never rose")
-        d.cfg_valid_i.value = 0
+        await handshake(d.clk_i, d.cfg_valid_i, d.cfg_ready_o, 1000, "cfg")
 
     async def clear_counters(self) -> None:
         self.dut.cnt_clr_i.value = 1
